@@ -1,0 +1,20 @@
+"""``make bench``: every benchmark, figures printed, nothing asserted about time."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+BENCHMARKS = ["benchmarks.bench_features"]
+
+
+def main() -> None:
+    names = sys.argv[1:] or BENCHMARKS
+    for name in names:
+        module = importlib.import_module(name if "." in name else f"benchmarks.{name}")
+        module.run()
+        print()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""One module per ``footy`` command; shared options in :mod:`footy.commands.common`."""

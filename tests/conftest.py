@@ -1,0 +1,44 @@
+"""Shared test helpers: small synthetic match tables."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import pandas as pd
+import pytest
+
+
+def make_matches(rows) -> pd.DataFrame:
+    """A match table from (date, home, away, home_goals, away_goals[, neutral]) tuples."""
+    records = []
+    for row in rows:
+        date, home, away, hg, ag, *rest = row
+        records.append(
+            {
+                "date": pd.Timestamp(date),
+                "home_team": home,
+                "away_team": away,
+                "home_goals": hg,
+                "away_goals": ag,
+                "neutral": bool(rest[0]) if rest else False,
+                "tournament": "Friendly",
+            }
+        )
+    table = pd.DataFrame(records)
+    return table.sort_values("date", kind="stable", ignore_index=True)
+
+
+@pytest.fixture
+def small_league() -> pd.DataFrame:
+    return make_matches(
+        [
+            ("2020-01-01", "A", "B", 2, 0),
+            ("2020-01-02", "A", "C", 1, 0),
+            ("2020-01-03", "B", "A", 1, 1),
+            ("2020-01-04", "A", "C", 3, 1),
+            ("2020-01-04", "B", "C", 0, 2),
+            ("2020-01-05", "C", "A", 2, 0),
+        ]
+    )
