@@ -19,6 +19,9 @@ from footy.errors import FootyError
 # name -> "module:function"; each module is imported only when needed.
 COMMANDS = {
     "features": "footy.commands.features:features",
+    "train": "footy.commands.train:train",
+    "predict": "footy.commands.predict:predict",
+    "simulate": "footy.commands.simulate:simulate",
     "xor": "footy.commands.xor:xor",
 }
 

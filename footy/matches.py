@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,11 +68,7 @@ CANONICAL = _Format("canonical", MATCH_COLUMNS, {})
 FORMATS = (CANONICAL, INTERNATIONAL, CLUB)
 
 _ACCEPTED = "; ".join(f"{f.name}: {','.join(f.required)}" for f in FORMATS)
-_DATE_PATTERNS = (
-    (re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$"), "%Y-%m-%d"),
-    (re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$"), "%d/%m/%Y"),
-    (re.compile(r"^\d{1,2}/\d{1,2}/\d{2}$"), "%d/%m/%y"),
-)
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y")
 _TRUE = {"true", "1", "yes", "t", "y"}
 _FALSE = {"false", "0", "no", "f", "n", ""}
 
@@ -206,8 +201,7 @@ def _read_one(path: Path) -> pd.DataFrame:
     raw.columns = [str(c).strip() for c in raw.columns]
     raw["_line"] = np.arange(len(raw)) + 2
     # Empty rows (football-data.co.uk files often end with a few) are not matches.
-    cells = raw.drop(columns="_line")
-    blank = (cells.apply(lambda s: s.str.strip()) == "").all(axis=1)
+    blank = (raw.drop(columns="_line") == "").all(axis=1)
     raw = raw[~blank.to_numpy()]
     if raw.empty:
         raise _fail(path, "has a header but no matches", fix="add match rows below the header")
@@ -235,10 +229,11 @@ def _check_identical_rows(path: Path, raw: pd.DataFrame) -> None:
 def _parse_dates(path: Path, values: pd.Series, lines: np.ndarray) -> pd.Series:
     values = values.str.strip()
     out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
-    for pattern, fmt in _DATE_PATTERNS:
-        hit = values.str.match(pattern) & out.isna()
-        if hit.any():
-            out[hit] = pd.to_datetime(values[hit], format=fmt, errors="coerce")
+    for fmt in _DATE_FORMATS:  # each format is strict: %Y needs four digits
+        todo = out.isna()
+        if not todo.any():
+            break
+        out[todo] = pd.to_datetime(values[todo], format=fmt, errors="coerce")
     bad = out.isna().to_numpy()
     if bad.any():
         example = values[bad].iloc[0]

@@ -42,3 +42,28 @@ def small_league() -> pd.DataFrame:
             ("2020-01-05", "C", "A", 2, 0),
         ]
     )
+
+
+def synthetic_league(teams, matches: int = 600, seed: int = 0, start: str = "2015-01-01"):
+    """Matches among ``teams`` where the first-listed teams are much stronger."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    n = len(teams)
+    strength = np.linspace(1.0, -1.0, n)
+    home = rng.integers(0, n, matches)
+    away = (home + rng.integers(1, n, matches)) % n
+    diff = strength[home] - strength[away]
+    days = np.sort(rng.integers(0, matches // 2, matches))
+    table = pd.DataFrame(
+        {
+            "date": pd.Timestamp(start) + pd.to_timedelta(days, unit="D"),
+            "home_team": [teams[i] for i in home],
+            "away_team": [teams[i] for i in away],
+            "home_goals": rng.poisson(np.exp(0.3 + 0.6 * diff)),
+            "away_goals": rng.poisson(np.exp(0.1 - 0.6 * diff)),
+            "neutral": rng.random(matches) < 0.3,
+            "tournament": "Friendly",
+        }
+    )
+    return table

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,6 +11,9 @@ import click
 
 from footy import paths
 from footy.errors import BadInputError
+from footy.files import write_atomic, write_text_atomic
+
+__all__ = ["write_atomic", "write_text_atomic"]
 
 
 def data_option(func: Callable) -> Callable:
@@ -76,23 +77,6 @@ def check_writable(path: Path, force: bool) -> None:
         raise BadInputError(f"{path} exists; pass --force to overwrite it")
     if path.parent and not path.parent.exists():
         raise BadInputError(f"folder {path.parent} does not exist; create it first")
-
-
-def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
-    """Write via a temporary file in the same folder, then rename: all or nothing."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 def echo_json(obj) -> None:

@@ -35,7 +35,7 @@ def save_figure(fig, path: Path) -> Path:
     """Save a figure as PNG via a temporary file, then close it."""
     import matplotlib.pyplot as plt
 
-    from footy.commands.common import write_atomic
+    from footy.files import write_atomic
 
     path = Path(path)
     fig.tight_layout()
