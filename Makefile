@@ -3,10 +3,14 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-export TF_CPP_MIN_LOG_LEVEL := 2
+export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONHASHSEED := 0
 
 .PHONY: demo test lint bench model install clean
+
+# The shipped models: one on every bundled international result (for upcoming
+# fixtures), and one per bundled World Cup trained on results up to the day before it.
+MODEL_DATES := 2018-06-13 2022-11-19 2026-06-10
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -19,6 +23,14 @@ install: $(STAMP)
 demo: $(STAMP)
 	mkdir -p out
 	$(BIN)/footy features --out out/features.csv --force
+	$(BIN)/footy predict Argentina France --neutral
+	$(BIN)/footy simulate --tournament worldcup-2026 --plot out/worldcup-2026.png --force
+
+model: $(STAMP)
+	$(BIN)/footy train --seed 0 --out models/footy-international.keras --plot models/footy-international.png --force
+	for d in $(MODEL_DATES); do \
+	  $(BIN)/footy train --seed 0 --until $$d --out models/footy-until-$$d.keras --force || exit 1; \
+	done
 
 lint: $(STAMP)
 	$(BIN)/ruff check footy tests benchmarks

@@ -5,7 +5,12 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["benchmarks.bench_features"]
+BENCHMARKS = [
+    "benchmarks.bench_features",
+    "benchmarks.bench_simulate",
+    "benchmarks.bench_cli",
+    "benchmarks.bench_model",
+]
 
 
 def main() -> None:

@@ -65,7 +65,7 @@ GROUPS: dict[str, Callable[[pd.DataFrame, int], pd.DataFrame]] = {
     "pi": _pi,
 }
 # The set `footy train` uses unless told otherwise (see the README's evaluation).
-DEFAULT_FEATURE_SET = ("seed",)
+DEFAULT_FEATURE_SET = ("seed", "venue", "elo", "pi")
 
 
 def parse_feature_set(text: str | Sequence[str] | None) -> tuple[str, ...]:

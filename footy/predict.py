@@ -49,9 +49,17 @@ class Predictor:
         ``NAME.keras`` with its ``NAME.json`` sidecar (default: the shipped model).
     matches
         The match table features are computed from (default: bundled internationals).
+    state
+        Instead of ``matches``: each team's latest state (:mod:`footy.team_state`),
+        which answers fixtures as of the last result without recomputing anything.
     """
 
-    def __init__(self, model_path: Path | None = None, matches: pd.DataFrame | None = None):
+    def __init__(
+        self,
+        model_path: Path | None = None,
+        matches: pd.DataFrame | None = None,
+        state: dict | None = None,
+    ):
         from footy.inference import NumpyNetwork
 
         self.model_path = Path(model_path or paths.SHIPPED_MODEL)
@@ -66,8 +74,32 @@ class Predictor:
                 f"{self.model_path}: the model was trained on features {expected}, but footy "
                 f"computes {available} for its feature set {','.join(self.feature_set)}"
             )
-        self.matches = matches if matches is not None else read_matches(paths.INTERNATIONAL_RESULTS)
-        self.teams = teams(self.matches)
+        if matches is None and state is None:
+            matches = read_matches(paths.INTERNATIONAL_RESULTS)
+        self.matches = matches
+        self.state = state if matches is None else None
+        self.teams = teams(matches) if matches is not None else list(state["teams"])
+        self.last_result = (
+            matches["date"].max() if matches is not None else pd.Timestamp(state["as_of"])
+        )
+
+    @classmethod
+    def for_data(cls, model_path: Path | None, data: Sequence[Path], as_of=None) -> Predictor:
+        """A predictor for these data files: from the team state kept next to the model
+        when it was built from exactly these files and no earlier date is asked for;
+        otherwise from the files themselves."""
+        from footy.inference import sha256_file
+        from footy.team_state import load_team_state, state_path, usable
+
+        model_path = Path(model_path or paths.SHIPPED_MODEL)
+        if as_of is None:
+            state = load_team_state(state_path(model_path))
+            if state is not None:
+                sidecar = _sidecar_settings(model_path)
+                hashes = [sha256_file(Path(p)) for p in data if Path(p).is_file()]
+                if usable(state, sidecar[0], sidecar[1], hashes) and len(hashes) == len(data):
+                    return cls(model_path, state=state)
+        return cls(model_path, read_matches(list(data)))
 
     def predict_fixtures(self, fixtures: pd.DataFrame, as_of=None) -> np.ndarray:
         """Probabilities (home win, draw, away win) for each fixture, n x 3.
@@ -93,6 +125,12 @@ class Predictor:
         return out
 
     def _features(self, fixtures: pd.DataFrame, as_of) -> np.ndarray:
+        if self.matches is None:
+            from footy.team_state import state_features
+
+            if as_of is not None or ("date" in fixtures and fixtures["date"].notna().any()):
+                raise BadInputError("dated fixtures need the results, not only the team state")
+            return state_features(self.state, fixtures, self.feature_set)
         history = self.matches
         if as_of is not None:
             history = history[history["date"] <= pd.Timestamp(as_of)]
@@ -110,6 +148,18 @@ class Predictor:
     def predict_match(self, home: str, away: str, neutral: bool = False, as_of=None) -> np.ndarray:
         fixture = pd.DataFrame({"home_team": [home], "away_team": [away], "neutral": [neutral]})
         return self.predict_fixtures(fixture, as_of=as_of)[0]
+
+
+def _sidecar_settings(model_path: Path) -> tuple[tuple[str, ...], int]:
+    import json
+
+    from footy.inference import sidecar_path
+
+    try:
+        sidecar = json.loads(sidecar_path(model_path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return (), 0
+    return parse_feature_set(sidecar.get("feature_set", ["seed"])), int(sidecar.get("window", 0))
 
 
 def read_fixtures(path: Path, known_teams: Sequence[str]) -> pd.DataFrame:

@@ -14,6 +14,7 @@ from conftest import synthetic_league
 
 from footy import paths
 from footy.cli import main
+from footy.feature_sets import DEFAULT_FEATURE_SET
 
 WC = paths.WORLDCUP
 TEAMS = pd.read_csv(WC / "groups_2022.csv")["team"].tolist()  # 32 real names, strongest first
@@ -41,7 +42,7 @@ def test_train_writes_model_sidecar_and_picture(world):
     folder, _, model = world
     sidecar = json.loads(model.with_suffix(".json").read_text())
     assert len(sidecar["sha256"]) == 64
-    assert sidecar["feature_set"] == ["seed"] and sidecar["window"] == 60
+    assert sidecar["feature_set"] == list(DEFAULT_FEATURE_SET) and sidecar["window"] == 60
     assert sidecar["hyper_parameters"]["hidden"] == [8]
     (file,) = sidecar["data_files"]
     assert file["name"] == "results.csv" and file["rows"] == 1500 and len(file["sha256"]) == 64
@@ -254,3 +255,32 @@ def test_simulate_refuses_a_model_that_saw_the_future(world, tmp_path):
     )
     assert result.exit_code == 2
     assert "it has seen what it would predict" in result.output
+
+
+def test_team_state_gives_the_full_paths_features(world):
+    from footy.feature_sets import fixture_features
+    from footy.matches import read_matches
+    from footy.predict import Predictor
+    from footy.team_state import load_team_state, state_features, state_path
+
+    _, data, model = world
+    state = load_team_state(state_path(model))
+    assert state is not None, "footy train on all the data keeps the team state"
+    matches = read_matches(data)
+    rng = np.random.default_rng(0)
+    home = rng.integers(0, len(TEAMS), 300)
+    away = (home + rng.integers(1, len(TEAMS), 300)) % len(TEAMS)
+    fixtures = pd.DataFrame(
+        {
+            "home_team": [TEAMS[i] for i in home],
+            "away_team": [TEAMS[i] for i in away],
+            "neutral": rng.random(300) < 0.5,
+        }
+    )
+    sidecar = json.loads(model.with_suffix(".json").read_text())
+    full = fixture_features(matches, fixtures, sidecar["feature_set"], sidecar["window"])
+    fast = state_features(state, fixtures, sidecar["feature_set"])
+    np.testing.assert_allclose(fast, full.to_numpy(), atol=1e-9)
+    fast_probs = Predictor.for_data(model, [data]).predict_fixtures(fixtures)
+    full_probs = Predictor(model, matches).predict_fixtures(fixtures)
+    np.testing.assert_allclose(fast_probs, full_probs, atol=1e-6)

@@ -69,11 +69,10 @@ def predict(home, away, neutral, as_of, model, data, fixtures, out, force, as_js
     if home is not None and home == away:
         raise BadInputError(f"a team cannot play itself ({home})")
 
-    matches = read_matches(data)
-    if as_of is not None and not (matches["date"] <= str(as_of)).any():
+    predictor = Predictor.for_data(model, data, as_of=as_of)
+    if as_of is not None and not (predictor.matches["date"] <= str(as_of)).any():
         raise BadInputError(f"no results on or before --as-of {as_of} in the data")
-    predictor = Predictor(model, matches)
-    last = matches["date"].max() if as_of is None else min(matches["date"].max(), _ts(as_of))
+    last = predictor.last_result if as_of is None else min(predictor.last_result, _ts(as_of))
     known_up_to = last.date().isoformat()
 
     if fixtures is None:
@@ -98,6 +97,8 @@ def predict(home, away, neutral, as_of, model, data, fixtures, out, force, as_js
         return
 
     table = read_fixtures(fixtures, predictor.teams)
+    if predictor.matches is None and "date" in table and table["date"].notna().any():
+        predictor = Predictor(model, read_matches(data))  # dated fixtures need every result
     probs = predictor.predict_fixtures(table, as_of=as_of)
     result = table.copy()
     if "date" in result:

@@ -63,6 +63,8 @@ def train(
     as_json,
 ) -> None:
     """Train the network on results up to --until and save NAME.keras + NAME.json."""
+    import pandas as pd
+
     from footy.commands.common import check_writable, echo_json
     from footy.errors import BadInputError
     from footy.feature_sets import DEFAULT_FEATURE_SET, parse_feature_set
@@ -110,6 +112,11 @@ def train(
         **settings,
     )
     model.save(out, sidecar, force=force)
+    if until is None or matches["date"].max() <= pd.Timestamp(until):
+        # Trained on every result: keep each team's latest state for fast predictions.
+        from footy.team_state import build_team_state, save_team_state, state_path
+
+        save_team_state(state_path(out), build_team_state(matches, feature_set, window))
     if plot is not None:
         from footy.plots.training import plot_training
 
