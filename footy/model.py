@@ -111,9 +111,17 @@ def save_legacy_h5(network, path) -> None:
     """
     config = getattr(getattr(network, "_compile_config", None), "config", None)
     optimizer = config.get("optimizer") if isinstance(config, dict) else None
-    with warnings.catch_warnings():  # Keras calls HDF5 "legacy"; the tutorial uses it
-        warnings.simplefilter("ignore")
-        network.save(path)
+    import logging
+
+    absl = logging.getLogger("absl")  # Keras logs its "HDF5 is legacy" notice through absl
+    level = absl.level
+    absl.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():  # Keras calls HDF5 "legacy"; the tutorial uses it
+            warnings.simplefilter("ignore")
+            network.save(path)
+    finally:
+        absl.setLevel(level)
     if optimizer is not None:
         config["optimizer"] = optimizer
 

@@ -47,7 +47,10 @@ def test_xor_command(tmp_path):
     assert "Error:" in again.output and "--force" in again.output
 
 
-def test_xor_command_missing_folder(tmp_path):
-    result = CliRunner().invoke(main, ["xor", "--save", str(tmp_path / "nope")])
+def test_xor_command_save_into_a_file_is_refused(tmp_path):
+    target = tmp_path / "taken"
+    target.write_text("mine")
+    result = CliRunner().invoke(main, ["xor", "--save", str(target)])
     assert result.exit_code == 2
-    assert "does not exist" in result.output
+    assert "is a file" in result.output
+    assert target.read_text() == "mine"

@@ -25,8 +25,6 @@ def xor(save_dir: Path | None, seed: int, force: bool) -> None:
     from footy.xor import EXPECTED, SAVE_FILES, save_xor, train_xor
 
     if save_dir is not None:
-        if not save_dir.is_dir():
-            raise BadInputError(f"folder {save_dir} does not exist; create it first")
         existing = [name for name in SAVE_FILES if (save_dir / name).exists()]
         if existing and not force:
             raise BadInputError(
@@ -34,6 +32,8 @@ def xor(save_dir: Path | None, seed: int, force: bool) -> None:
             )
 
     result = train_xor(seed=seed)
+    if save_dir is not None:
+        save_dir.mkdir(parents=True, exist_ok=True)  # a new folder overwrites nothing
     click.echo(f"trained {result.updates} updates in {result.seconds:.2f} s (seed {seed})")
     click.echo(f"loss: {result.loss:.4f}  binary accuracy: {result.accuracy:.0%}")
     click.echo(f"predictions: {result.predictions}  (expected {EXPECTED})")
