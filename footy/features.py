@@ -53,22 +53,30 @@ class _Long:
 
 def _long_table(matches: pd.DataFrame) -> _Long:
     n = len(matches)
-    hg = matches["home_goals"].to_numpy(np.int64)
-    ag = matches["away_goals"].to_numpy(np.int64)
-    teams = np.concatenate(
-        [matches["home_team"].to_numpy(object), matches["away_team"].to_numpy(object)]
-    )
-    codes, names = pd.factorize(teams, sort=True)
-    day = np.tile(matches["date"].to_numpy("datetime64[D]").astype(np.int64), 2)
-    match = np.tile(np.arange(n), 2)
-    order = np.lexsort((match, day, codes))  # stable: team, then date, then file order
+    day_of_match = matches["date"].to_numpy("datetime64[D]").astype(np.int64)
+    by_date = np.arange(n)
+    if n > 1 and np.any(day_of_match[1:] < day_of_match[:-1]):
+        by_date = np.argsort(day_of_match, kind="stable")
+    # Interleave home and away rows in date order (row 2k is match k's home side), then
+    # a stable sort by team keeps each team's rows in date and file order.
+    hg = matches["home_goals"].to_numpy(np.int64)[by_date]
+    ag = matches["away_goals"].to_numpy(np.int64)[by_date]
+    teams = np.empty(2 * n, dtype=object)
+    teams[0::2] = matches["home_team"].to_numpy(object)[by_date]
+    teams[1::2] = matches["away_team"].to_numpy(object)[by_date]
+    codes, names = pd.factorize(teams)
+    codes = codes.astype(np.int32)
+    order = np.argsort(codes, kind="stable")
+    gf, ga = np.empty(2 * n, dtype=np.int64), np.empty(2 * n, dtype=np.int64)
+    gf[0::2], gf[1::2] = hg, ag
+    ga[0::2], ga[1::2] = ag, hg
     return _Long(
         team=codes[order],
-        day=day[order],
-        match=match[order],
-        side=(order >= n).astype(np.int8),
-        gf=np.concatenate([hg, ag])[order],
-        ga=np.concatenate([ag, hg])[order],
+        day=np.repeat(day_of_match[by_date], 2)[order],
+        match=np.repeat(by_date, 2)[order],
+        side=(order % 2).astype(np.int8),
+        gf=gf[order],
+        ga=ga[order],
         names=np.asarray(names, dtype=object),
     )
 
