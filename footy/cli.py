@@ -23,6 +23,8 @@ COMMANDS = {
     "predict": "footy.commands.predict:predict",
     "simulate": "footy.commands.simulate:simulate",
     "xor": "footy.commands.xor:xor",
+    "evaluate": "footy.commands.evaluate:evaluate",
+    "backtest": "footy.commands.backtest:backtest",
 }
 
 
