@@ -23,6 +23,7 @@ COMMANDS = {
     "predict": "footy.commands.predict:predict",
     "simulate": "footy.commands.simulate:simulate",
     "xor": "footy.commands.xor:xor",
+    "tune": "footy.commands.tune:tune",
     "evaluate": "footy.commands.evaluate:evaluate",
     "backtest": "footy.commands.backtest:backtest",
 }

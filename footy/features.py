@@ -29,13 +29,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from footy.defaults import DEFAULT_WINDOW
+
 FORM_FEATURES = ("wins", "draws", "losses", "goals_for", "goals_against", "win_streak")
 SEED_COLUMNS = tuple(f"{side}_{f}" for side in ("home", "away") for f in FORM_FEATURES)
-# 60 matches: a logistic regression on the 12 features, trained on internationals
-# before 2014 and scored on 2014-2017, improves from RPS 0.2062 (6 matches) to
-# 0.1944 (60) and then flattens (0.1937 at 120); 60 is the smallest window within
-# 0.001 of the best. See benchmarks/window_evidence.py and the README.
-DEFAULT_WINDOW = 60
 
 
 @dataclass

@@ -30,7 +30,7 @@ def data_option(func: Callable) -> Callable:
 
 
 def window_option(func: Callable) -> Callable:
-    from footy.features import DEFAULT_WINDOW
+    from footy.defaults import DEFAULT_WINDOW
 
     return click.option(
         "--window",
