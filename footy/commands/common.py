@@ -29,6 +29,17 @@ def data_option(func: Callable) -> Callable:
     )(func)
 
 
+def model_option(func: Callable) -> Callable:
+    """``--model NAME.keras``; default: the shipped model."""
+    return click.option(
+        "--model",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=paths.SHIPPED_MODEL,
+        show_default="the shipped model",
+        help="A .keras model with its .json sidecar.",
+    )(func)
+
+
 def window_option(func: Callable) -> Callable:
     from footy.defaults import DEFAULT_WINDOW
 

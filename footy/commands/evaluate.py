@@ -6,8 +6,7 @@ from pathlib import Path
 
 import click
 
-from footy import paths
-from footy.commands.common import DATE, data_option, force_option, plot_option
+from footy.commands.common import DATE, data_option, force_option, model_option, plot_option
 
 
 def predictions_option(func):
@@ -37,13 +36,7 @@ def bootstrap_options(func):
 
 
 @click.command()
-@click.option(
-    "--model",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=paths.SHIPPED_MODEL,
-    show_default="the shipped model",
-    help="A .keras model with its .json sidecar.",
-)
+@model_option
 @data_option
 @click.option("--from", "start", type=DATE, required=True, help="First day of the period.")
 @click.option("--to", "end", type=DATE, default=None, help="Last day (default: the last result).")

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import click
 
-from footy import paths
-from footy.commands.common import DATE, data_option, force_option
+from footy.commands.common import DATE, data_option, force_option, model_option
 
 
 @click.command()
@@ -24,13 +23,7 @@ from footy.commands.common import DATE, data_option, force_option
     default=None,
     help="Use results dated on or before this day (default: all results in the data).",
 )
-@click.option(
-    "--model",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=paths.SHIPPED_MODEL,
-    show_default="the shipped model",
-    help="A .keras model with its .json sidecar.",
-)
+@model_option
 @data_option
 @click.option(
     "--fixtures",
