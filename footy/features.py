@@ -62,7 +62,8 @@ def _long_table(matches: pd.DataFrame) -> _Long:
     teams[0::2] = matches["home_team"].to_numpy(object)[by_date]
     teams[1::2] = matches["away_team"].to_numpy(object)[by_date]
     codes, names = pd.factorize(teams)
-    codes = codes.astype(np.int32)
+    # int16 codes let numpy's stable sort use radix sort: several times faster.
+    codes = codes.astype(np.int16 if len(names) < 2**15 else np.int32)
     order = np.argsort(codes, kind="stable")
     gf, ga = np.empty(2 * n, dtype=np.int64), np.empty(2 * n, dtype=np.int64)
     gf[0::2], gf[1::2] = hg, ag
