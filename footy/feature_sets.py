@@ -14,6 +14,8 @@ which are known before kick-off).
 ``importance``  friendly / qualifier / finals tournament flags (:mod:`footy.ratings`)
 ``pi``          pi-ratings (Constantinou & Fenton): each side's rating and the
                 expected goal difference (:mod:`footy.ratings`)
+``goals``       attack/defence ratings from goals: each side's log expected goals and
+                the Poisson home-win and away-win probabilities (:mod:`footy.goal_ratings`)
 ==============  ==========================================================
 
 Fixtures (matches not yet played) get their features by being appended to the
@@ -57,15 +59,22 @@ def _pi(matches: pd.DataFrame, window: int) -> pd.DataFrame:
     return pi_rating_features(matches)
 
 
+def _goals(matches: pd.DataFrame, window: int) -> pd.DataFrame:
+    from footy.goal_ratings import goal_rating_features
+
+    return goal_rating_features(matches)
+
+
 GROUPS: dict[str, Callable[[pd.DataFrame, int], pd.DataFrame]] = {
     "seed": _seed,
     "venue": _venue,
     "elo": _elo,
     "importance": _importance,
     "pi": _pi,
+    "goals": _goals,
 }
 # The set `footy train` uses unless told otherwise (see the README's evaluation).
-DEFAULT_FEATURE_SET = ("seed", "venue", "elo", "pi")
+DEFAULT_FEATURE_SET = ("seed", "venue", "elo", "pi", "goals")
 
 
 def parse_feature_set(text: str | Sequence[str] | None) -> tuple[str, ...]:

@@ -4,7 +4,9 @@ Importing TensorFlow takes seconds; ``footy predict`` must answer in about one.
 A ``.keras`` file is a zip holding ``config.json`` (the architecture) and
 ``model.weights.h5`` (the weights), so the forward pass of a plain feed-forward
 network (Input -> Normalization -> Dense/Dropout ... -> Dense softmax) is a few
-lines of numpy. The checks on a model file and its JSON sidecar live here too,
+lines of numpy. Layers that merge branches (Average, Add, Concatenate) are
+supported too, so an ensemble saved as one model (``MatchModel(ensemble=k)``)
+runs here as well. The checks on a model file and its JSON sidecar live here too,
 so the Keras loader in ``footy.model`` and this one refuse the same bad files.
 """
 
@@ -155,20 +157,34 @@ def _snake_case(name: str) -> str:
     return name
 
 
+# Layers that take a list of tensors (several branches) and give one.
+_MERGE_LAYERS: dict[str, Callable[[list[np.ndarray]], np.ndarray]] = {
+    "Average": lambda xs: sum(xs) / len(xs),
+    "Add": lambda xs: sum(xs),
+}
+
+
 @dataclass
 class _Layer:
     name: str
     kind: str
-    forward: Callable[[np.ndarray], np.ndarray]
+    forward: Callable  # one array -> one array; a merge layer: a list of arrays -> one array
     inputs: list[str] = field(default_factory=list)
+    merge: bool = False
 
 
 def _inbound(layer_cfg: dict) -> list[str]:
     names = []
+
+    def collect(arg) -> None:
+        if isinstance(arg, dict) and arg.get("class_name") == "__keras_tensor__":
+            names.append(arg["config"]["keras_history"][0])
+        elif isinstance(arg, list | tuple):  # a merge layer's list of tensors
+            for item in arg:
+                collect(item)
+
     for node in layer_cfg.get("inbound_nodes") or []:
-        for arg in node.get("args", []):
-            if isinstance(arg, dict) and arg.get("class_name") == "__keras_tensor__":
-                names.append(arg["config"]["keras_history"][0])
+        collect(node.get("args", []))
     return names
 
 
@@ -199,9 +215,15 @@ def _make_layer(cfg: dict, weights: list[np.ndarray]) -> _Layer:
     if kind == "Activation":
         act = _activation(conf.get("activation"), name)
         return _Layer(name, kind, act)
+    if kind in _MERGE_LAYERS:
+        return _Layer(name, kind, _MERGE_LAYERS[kind], merge=True)
+    if kind == "Concatenate":
+        axis = int(conf.get("axis", -1))
+        return _Layer(name, kind, lambda xs: np.concatenate(xs, axis=axis), merge=True)
     raise FootyError(
         f"layer {name!r} is a {kind}, which footy's numpy inference does not support; "
-        "supported: InputLayer, Normalization, Dense, Dropout, Activation"
+        "supported: InputLayer, Normalization, Dense, Dropout, Activation, Average, Add, "
+        "Concatenate"
     )
 
 
@@ -211,9 +233,16 @@ class NumpyNetwork:
     Build one with ``NumpyNetwork.load(path)``.
     """
 
-    def __init__(self, layers: list[_Layer], n_features: int | None, sidecar: dict) -> None:
+    def __init__(
+        self,
+        layers: list[_Layer],
+        n_features: int | None,
+        sidecar: dict,
+        output: str | None = None,
+    ) -> None:
         self.layers = layers
         self.n_features = n_features
+        self.output = output or (layers[-1].name if layers else None)
         self.sidecar = sidecar
         self.feature_names = sidecar.get("feature_names")
 
@@ -251,6 +280,10 @@ class NumpyNetwork:
                             "batch_input_shape"
                         )
                         n_features = shape[-1] if shape else None
+                outputs = config["config"].get("output_layers") or []
+                if outputs and isinstance(outputs[0], list):  # [[name, 0, 0], ...]
+                    outputs = outputs[0]
+                output = outputs[0] if outputs else None
         except FootyError:
             raise
         except (KeyError, IndexError, TypeError, ValueError, OSError) as exc:
@@ -258,7 +291,7 @@ class NumpyNetwork:
                 f"{path} could not be read as a feed-forward Keras model ({type(exc).__name__}: "
                 f"{exc}); retrain it with `footy train`"
             ) from exc
-        return cls(layers, n_features, sidecar)
+        return cls(layers, n_features, sidecar, output)
 
     def forward(self, X) -> np.ndarray:
         """The network's output for the rows of X, float64."""
@@ -270,14 +303,17 @@ class NumpyNetwork:
             )
         outputs: dict[str, np.ndarray] = {}
         previous = x
-        for layer in self.layers:
-            if layer.inputs:
-                if len(layer.inputs) != 1:
+        for layer in self.layers:  # Keras lists a functional model's layers in graph order
+            if layer.merge:
+                previous = layer.forward([outputs[name] for name in layer.inputs])
+            else:
+                if len(layer.inputs) > 1:
                     raise FootyError(f"layer {layer.name!r} has several inputs; not supported")
-                previous = outputs[layer.inputs[0]]
-            previous = layer.forward(previous)
+                if layer.inputs:
+                    previous = outputs[layer.inputs[0]]
+                previous = layer.forward(previous)
             outputs[layer.name] = previous
-        return previous
+        return outputs.get(self.output, previous)
 
     def predict_proba(self, X) -> np.ndarray:
         """Home win / draw / away win probabilities, n x 3 float64, rows summing to one."""

@@ -6,9 +6,12 @@ hyper-parameters, ``fit`` returns self, learned state ends in ``_`` and
 
 The Keras model is ``Input(n) -> Normalization -> Dense ... -> Dense(3, softmax)``;
 the Normalization layer is adapted on the training rows, so a saved file needs
-no separate scaler. Rows are in time order and the validation slice is the
-last part of them: the network is always checked on matches after the ones it
-learnt from. TensorFlow is imported only inside functions.
+no separate scaler. With ``ensemble=k`` (k > 1) the Normalization feeds k such
+stacks of Dense layers, each started from its own random weights and trained on
+its own loss, and an ``Average`` layer gives the mean of their probabilities: a
+deep ensemble that saves, loads and runs as one model. Rows are in time order
+and the validation slice is the last part of them: the network is always checked
+on matches after the ones it learnt from. TensorFlow is imported only inside functions.
 """
 
 from __future__ import annotations
@@ -139,6 +142,7 @@ class MatchModel:
     batch_size : rows per gradient step.
     patience : epochs without a better validation loss before training stops.
     validation_fraction : the last fraction of the (time-ordered) rows held out.
+    ensemble : how many networks are trained side by side and averaged (1 = one network).
     seed : seeds Python, numpy, Keras and TensorFlow's op determinism.
     """
 
@@ -152,6 +156,7 @@ class MatchModel:
         batch_size: int = 256,
         patience: int = 10,
         validation_fraction: float = 0.15,
+        ensemble: int = 1,
         seed: int = 0,
     ) -> None:
         self.hidden = hidden
@@ -162,6 +167,7 @@ class MatchModel:
         self.batch_size = batch_size
         self.patience = patience
         self.validation_fraction = validation_fraction
+        self.ensemble = ensemble
         self.seed = seed
 
     def get_params(self) -> dict:
@@ -175,6 +181,7 @@ class MatchModel:
             "batch_size": int(self.batch_size),
             "patience": int(self.patience),
             "validation_fraction": float(self.validation_fraction),
+            "ensemble": int(self.ensemble),
             "seed": int(self.seed),
         }
 
@@ -195,26 +202,51 @@ class MatchModel:
             )
         if self.epochs < 1 or self.batch_size < 1 or self.learning_rate <= 0:
             raise BadInputError("epochs, batch size and learning rate must be positive")
+        if int(self.ensemble) != self.ensemble or self.ensemble < 1:
+            raise BadInputError(f"ensemble must be a whole number >= 1, got {self.ensemble!r}")
 
     def _build(self, keras, n_features: int, X_train: np.ndarray):
+        """The network to train and the network to keep (the same one unless an ensemble)."""
         inputs = keras.Input(shape=(n_features,), name="features")
         norm = keras.layers.Normalization(name="normalization")
         norm.adapt(X_train)
         x = norm(inputs)
+        k = int(self.ensemble)
+        if k == 1:
+            outputs = self._stack(keras, x, prefix="", output_name="outcome")
+            model = keras.Model(inputs, outputs, name="match_model")
+            self._compile(keras, model, metrics=["accuracy"])
+            return model, model
+        members = [
+            self._stack(keras, x, prefix=f"member_{m}_", output_name=f"member_{m}_outcome")
+            for m in range(k)
+        ]
+        # Each member learns on its own loss (their weights are disjoint, so the summed
+        # loss trains them independently); the kept model averages their probabilities.
+        training = keras.Model(inputs, members, name="match_model_members")
+        self._compile(
+            keras, training, metrics={f"member_{m}_outcome": ["accuracy"] for m in range(k)}
+        )
+        average = keras.layers.Average(name="outcome")(members)
+        return training, keras.Model(inputs, average, name="match_model")
+
+    def _stack(self, keras, x, prefix: str, output_name: str):
         for i, units in enumerate(self.hidden):
-            x = keras.layers.Dense(int(units), activation=self.activation, name=f"hidden_{i}")(x)
+            x = keras.layers.Dense(
+                int(units), activation=self.activation, name=f"{prefix}hidden_{i}"
+            )(x)
             if self.dropout > 0:
-                x = keras.layers.Dropout(self.dropout, name=f"dropout_{i}")(x)
-        outputs = keras.layers.Dense(3, activation="softmax", name="outcome")(x)
-        model = keras.Model(inputs, outputs, name="match_model")
+                x = keras.layers.Dropout(self.dropout, name=f"{prefix}dropout_{i}")(x)
+        return keras.layers.Dense(3, activation="softmax", name=output_name)(x)
+
+    def _compile(self, keras, model, metrics) -> None:
         model.compile(
             optimizer=keras.optimizers.Adam(learning_rate=self.learning_rate),
             loss="sparse_categorical_crossentropy",
-            metrics=["accuracy"],
+            metrics=metrics,
             # Several steps per compiled call: about twice as fast on small layers.
             steps_per_execution=32,
         )
-        return model
 
     def fit(self, X, y, feature_names=None, progress: bool = False) -> MatchModel:
         """Train on rows X (in time order) with outcomes y (0 home win, 1 draw, 2 away win).
@@ -240,7 +272,10 @@ class MatchModel:
         set_seed(self.seed)
         X_train, y_train = X[:n_train], y[:n_train]
         X_val, y_val = X[n_train:], y[n_train:]
-        model = self._build(keras, X.shape[1], X_train)
+        training, model = self._build(keras, X.shape[1], X_train)
+        k = int(self.ensemble)
+        if k > 1:  # one copy of the outcomes per member
+            y_train, y_val = [y_train] * k, [y_val] * k
 
         monitor = "val_loss" if n_val else "loss"
         callbacks = [
@@ -250,7 +285,7 @@ class MatchModel:
         ]
         if progress:
             callbacks.append(_progress_callback(keras, self.epochs))
-        history = model.fit(
+        history = training.fit(
             X_train,
             y_train,
             validation_data=(X_val, y_val) if n_val else None,
@@ -263,11 +298,11 @@ class MatchModel:
         self.model_ = model
         self.feature_names_ = names
         self.n_features_in_ = X.shape[1]
-        self.history_ = {k: [float(v) for v in vals] for k, vals in history.history.items()}
+        self.history_ = _member_means(history.history, int(self.ensemble))
         self.best_epoch_ = int(np.argmin(self.history_[monitor])) + 1
-        self.metrics_ = {"train": score_table(self.predict_proba(X_train), y_train)}
+        self.metrics_ = {"train": score_table(self.predict_proba(X_train), y[:n_train])}
         if n_val:
-            self.metrics_["validation"] = score_table(self.predict_proba(X_val), y_val)
+            self.metrics_["validation"] = score_table(self.predict_proba(X_val), y[n_train:])
         self.metrics_["rows"] = {"train": int(n_train), "validation": int(n_val)}
         return self
 
@@ -366,6 +401,22 @@ class MatchModel:
         _write_text_atomic(json_path, self.model_.to_json())
         _save_via_temp(weights_path, self.model_.save_weights, suffix=".weights.h5")
         return json_path, weights_path
+
+
+def _member_means(history: dict, k: int) -> dict[str, list[float]]:
+    """Per-epoch loss and accuracy; for an ensemble, the mean over its k networks
+    (Keras reports the summed loss and each network's own metrics)."""
+    if k == 1:
+        return {key: [float(v) for v in values] for key, values in history.items()}
+    out = {}
+    for prefix in ("", "val_"):
+        for metric in ("loss", "accuracy"):
+            keys = [f"{prefix}member_{m}_outcome_{metric}" for m in range(k)]
+            if all(key in history for key in keys):
+                out[prefix + metric] = [
+                    float(v) for v in np.mean([history[key] for key in keys], 0)
+                ]
+    return out
 
 
 # ---- loading ---------------------------------------------------------------------------

@@ -23,8 +23,9 @@ from footy.features import FORM_FEATURES
 from footy.files import write_text_atomic
 from footy.matches import teams
 
-SUPPORTED_GROUPS = {"seed", "venue", "elo", "importance", "pi"}
+SUPPORTED_GROUPS = {"seed", "venue", "elo", "importance", "pi", "goals"}
 _PROBE = "\x00probe"  # a team with no history, as the other side of probe fixtures
+_PROBE2 = "\x00probe2"
 
 
 def state_path(model_path: Path) -> Path:
@@ -41,15 +42,20 @@ def build_team_state(matches: pd.DataFrame, feature_set: Sequence[str], window: 
     feature_set = parse_feature_set(feature_set)
     names = teams(matches)
     n = len(names)
+    # Each team at home, away and at a neutral venue against a team with no history;
+    # then two such teams against each other (the goal ratings' global level and home
+    # advantage).
     probes = pd.DataFrame(
         {
-            "home_team": names + [_PROBE] * n + names,
-            "away_team": [_PROBE] * n + names + [_PROBE] * n,
-            "neutral": [False] * (2 * n) + [True] * n,
+            "home_team": [*names, *[_PROBE] * n, *names, _PROBE, _PROBE],
+            "away_team": [*[_PROBE] * n, *names, *[_PROBE] * n, _PROBE2, _PROBE2],
+            "neutral": [False] * (2 * n) + [True] * n + [False, True],
         }
     )
     x = fixture_features(matches, probes, feature_set, window)
-    at_home, away, neutral = x.iloc[:n], x.iloc[n : 2 * n], x.iloc[2 * n :]
+    at_home, away, neutral = x.iloc[:n], x.iloc[n : 2 * n], x.iloc[2 * n : 3 * n]
+    blank_home, blank_neutral = x.iloc[3 * n], x.iloc[3 * n + 1]
+    globals_: dict[str, float] = {}
     columns: dict[str, list[float]] = {}
     if "seed" in feature_set:
         for f in FORM_FEATURES:
@@ -60,6 +66,13 @@ def build_team_state(matches: pd.DataFrame, feature_set: Sequence[str], window: 
         columns["pi_home"] = at_home["home_pi"].tolist()
         columns["pi_away"] = away["away_pi"].tolist()
         columns["pi_neutral"] = neutral["home_pi"].tolist()
+    if "goals" in feature_set:
+        # log expected goals = level + home advantage (not neutral) + attack - defence
+        level = float(blank_neutral["home_log_expected_goals"])
+        columns["goal_attack"] = neutral["home_log_expected_goals"].tolist()  # level + attack
+        columns["goal_defence"] = neutral["away_log_expected_goals"].tolist()  # level - defence
+        globals_["goal_level"] = level
+        globals_["goal_home_advantage"] = float(blank_home["home_log_expected_goals"]) - level
     return {
         "feature_set": list(feature_set),
         "window": int(window),
@@ -67,6 +80,7 @@ def build_team_state(matches: pd.DataFrame, feature_set: Sequence[str], window: 
         "data_files": [f["sha256"] for f in matches.attrs.get("files", [])],
         "teams": names,
         "columns": columns,
+        "globals": globals_,
     }
 
 
@@ -112,6 +126,16 @@ def state_features(state: dict, fixtures: pd.DataFrame, feature_set: Sequence[st
             c = DEFAULT_PI_RULES.c
             expected = _pi_goals(home_pi, c) - _pi_goals(away_pi, c)
             parts += [home_pi, away_pi, expected]
+        elif group == "goals":
+            from footy.goal_ratings import poisson_outcome_probabilities
+
+            g = state["globals"]
+            attack, defence = col["goal_attack"], col["goal_defence"]
+            log_home = attack[home] + defence[away] - g["goal_level"]
+            log_home = log_home + np.where(neutral, 0.0, g["goal_home_advantage"])
+            log_away = attack[away] + defence[home] - g["goal_level"]
+            probs = poisson_outcome_probabilities(np.exp(log_home), np.exp(log_away))
+            parts += [log_home, log_away, probs[:, 0], probs[:, 2]]
         else:
             raise KeyError(group)
     return np.column_stack(parts)

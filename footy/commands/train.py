@@ -27,6 +27,12 @@ from footy.commands.common import DATE, data_option, force_option, plot_option
 @click.option("--epochs", type=click.IntRange(min=1), default=None, help="Most epochs.")
 @click.option("--batch-size", type=click.IntRange(min=1), default=None)
 @click.option("--patience", type=click.IntRange(min=1), default=None, help="Early stopping.")
+@click.option(
+    "--ensemble",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Networks trained side by side and averaged in one model (default 5).",
+)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option(
     "--config",
@@ -55,6 +61,7 @@ def train(
     epochs,
     batch_size,
     patience,
+    ensemble,
     seed,
     config,
     out,
@@ -87,6 +94,7 @@ def train(
         "epochs": epochs,
         "batch_size": batch_size,
         "patience": patience,
+        "ensemble": ensemble,
     }
     settings.update({k: v for k, v in given.items() if v is not None})
     feature_set = parse_feature_set(
@@ -126,6 +134,7 @@ def train(
         echo_json({k: v for k, v in record.items() if k != "history"})
         return
     period = record["training_period"]
+    hyper = record["hyper_parameters"]
     metrics = record["metrics"]
     click.echo(f"model      {out}  (sidecar {out.with_suffix('.json').name})")
     click.echo(
@@ -136,6 +145,7 @@ def train(
         f"{' -> '.join(str(h) for h in record['hyper_parameters']['hidden'])} "
         f"({record['hyper_parameters']['activation']}) -> 3 softmax; "
         f"{record['epochs_trained']} epochs, best {record['best_epoch']}"
+        + (f"; ensemble of {hyper['ensemble']}" if hyper.get("ensemble", 1) > 1 else "")
     )
     click.echo(f"{'':10} {'RPS':>7} {'log loss':>9} {'Brier':>7} {'accuracy':>9}")
     for part in ("train", "validation"):
