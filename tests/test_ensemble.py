@@ -74,8 +74,9 @@ def test_numpy_runs_merge_layers_as_keras_does(tmp_path):
 def test_a_config_file_asks_train_model_for_an_ensemble(tmp_path):
     import json
 
-    from footy.training import read_config, train_model
     from conftest import synthetic_league
+
+    from footy.training import read_config, train_model
 
     path = tmp_path / "config.json"
     path.write_text(json.dumps({"ensemble": 2, "feature_set": ["seed", "goals"]}))
