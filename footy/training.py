@@ -74,7 +74,8 @@ def train_model(
         **{k: v for k, v in hyper_parameters.items() if v is not None},
     }
     params["hidden"] = tuple(int(h) for h in params["hidden"])
-    params.setdefault("ensemble", DEFAULT_ENSEMBLE)
+    # The tutorial's feature set trains the tutorial's network: one, not an ensemble.
+    params.setdefault("ensemble", 1 if feature_set == ("seed",) else DEFAULT_ENSEMBLE)
     model = MatchModel(seed=seed, **params)
     model.fit(x[rows], y[rows], feature_names=list(x.columns), progress=progress)
     trained = matches[rows]
