@@ -67,3 +67,17 @@ def synthetic_league(teams, matches: int = 600, seed: int = 0, start: str = "201
         }
     )
     return table
+
+
+def assert_real_picture(path, min_width: int = 400, min_height: int = 250) -> None:
+    """The file is a PNG that opens as an image of a sensible size, not blank."""
+    import matplotlib.image
+    import numpy as np
+
+    with open(path, "rb") as fh:
+        assert fh.read(8) == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    image = matplotlib.image.imread(path)
+    height, width = image.shape[:2]
+    assert width >= min_width and height >= min_height, (width, height)
+    assert width <= 4000 and height <= 4000, (width, height)
+    assert np.ptp(image[..., :3]) > 0.5, "the picture is blank"

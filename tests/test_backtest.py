@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from conftest import assert_real_picture
 
 import footy.training
 from footy.backtest import MODEL, PREDICTION_COLUMNS, backtest, parse_baselines
@@ -178,7 +179,7 @@ def test_cli_with_odds_reports_the_market_and_writes_every_prediction(csv_files,
     days = pd.date_range("2016-01-02", END, freq="4D")
     assert len(table) == int((days >= pd.Timestamp(START)).sum())
     assert dates.min() >= pd.Timestamp(START) and dates.max() <= pd.Timestamp(END)
-    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert_real_picture(plot)
 
 
 def test_cli_without_odds_has_no_market_and_json_only_on_stdout(csv_files):

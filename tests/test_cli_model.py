@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from conftest import synthetic_league
+from conftest import assert_real_picture, synthetic_league
 
 from footy import paths
 from footy.cli import main
@@ -48,7 +48,7 @@ def test_train_writes_model_sidecar_and_picture(world):
     assert file["name"] == "results.csv" and file["rows"] == 1500 and len(file["sha256"]) == 64
     assert sidecar["training_period"]["matches"] == 1500
     assert {"train", "validation"} <= set(sidecar["metrics"])
-    assert (folder / "curves.png").read_bytes().startswith(b"\x89PNG")
+    assert_real_picture(folder / "curves.png")
 
 
 def test_train_never_overwrites_without_force(world):
@@ -232,7 +232,7 @@ def test_simulate_table_csv_and_picture(world, tmp_path):
     assert result.exit_code == 0, result.output
     table = pd.read_csv(out)
     assert len(table) == 32 and list(table.columns[:3]) == ["team", "group", "R16"]
-    assert picture.read_bytes().startswith(b"\x89PNG")
+    assert_real_picture(picture)
 
 
 def test_simulate_refuses_a_model_that_saw_the_future(world, tmp_path):

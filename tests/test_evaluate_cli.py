@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from conftest import assert_real_picture
 
 from footy.backtest import PREDICTION_COLUMNS
 from footy.cli import main
@@ -131,7 +132,7 @@ def test_plot_writes_a_png(model_file, results_csv, tmp_path):
     plot = tmp_path / "calibration.png"
     result = evaluate(model_file, results_csv, "--from", PERIOD_START, "--plot", plot)
     assert result.exit_code == 0, result.output
-    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert_real_picture(plot)
     assert plot.stat().st_size > 10_000
 
 

@@ -8,6 +8,7 @@ import zipfile
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import assert_real_picture
 
 from footy.errors import BadInputError, FootyError
 from footy.model import MatchModel, load_h5, load_json_weights, load_model
@@ -228,6 +229,6 @@ def test_bad_model_files(saved, tmp_path):
 
 def test_plot_training(fitted, tmp_path):
     out = plot_training(fitted.history_, tmp_path / "curves.png")
-    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert_real_picture(out)
     with pytest.raises(BadInputError, match="no training history"):
         plot_training({}, tmp_path / "empty.png")

@@ -8,6 +8,7 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import assert_real_picture
 
 from footy.simulate import (
     PenaltyModel,
@@ -295,7 +296,7 @@ def test_plots_are_written(tmp_path, wc18, scorelines):
     )
     for path in (plot_title_chances(result, tmp_path / "t.png", top=10),
                  plot_round_heatmap(result, tmp_path / "h.png")):  # fmt: skip
-        assert path.read_bytes()[:4] == b"\x89PNG"
+        assert_real_picture(path)
 
 
 def test_group_fixtures_are_a_round_robin(wc26):
