@@ -430,14 +430,16 @@ def load_model(path: Path) -> MatchModel:
     """
     path = Path(path)
     sidecar = check_model_file(path, require_sidecar=True)
+    return _wrap(_keras_load(path, "could not be loaded by Keras"), sidecar)
+
+
+def _keras_load(path: Path, failure: str):
+    """Keras' loader with safe mode on; any failure is one BadInputError line."""
     keras = import_keras()
     try:
-        network = keras.saving.load_model(path, safe_mode=True, compile=False)
+        return keras.saving.load_model(path, safe_mode=True, compile=False)
     except Exception as exc:
-        raise BadInputError(
-            f"{path} could not be loaded by Keras ({type(exc).__name__}: {exc})"
-        ) from exc
-    return _wrap(network, sidecar)
+        raise BadInputError(f"{path} {failure} ({type(exc).__name__}: {exc})") from exc
 
 
 def load_h5(path: Path, feature_names=None) -> MatchModel:
@@ -445,13 +447,7 @@ def load_h5(path: Path, feature_names=None) -> MatchModel:
     path = Path(path)
     if not path.is_file():
         raise BadInputError(f"model file {path} does not exist")
-    keras = import_keras()
-    try:
-        network = keras.saving.load_model(path, safe_mode=True, compile=False)
-    except Exception as exc:
-        raise BadInputError(
-            f"{path} is not a Keras HDF5 model ({type(exc).__name__}: {exc})"
-        ) from exc
+    network = _keras_load(path, "is not a Keras HDF5 model")
     return _wrap(network, {"feature_names": feature_names})
 
 
