@@ -32,7 +32,7 @@ from footy.evaluation import (
     refit_dates,
     walk_forward,
 )
-from footy.feature_sets import DEFAULT_FEATURE_SET, build_features, parse_feature_set
+from footy.feature_sets import DEFAULT_FEATURE_SET, feature_names, parse_feature_set
 from footy.features import DEFAULT_WINDOW
 from footy.outcomes import outcome
 
@@ -175,7 +175,7 @@ def evaluate_saved_model(
         If the period starts on or before the last day the model was trained on.
     """
     from footy.baselines import BaseRate, LogisticBaseline
-    from footy.predict import Predictor, predict_matches
+    from footy.predict import Predictor, features_both_orders, predict_matches
     from footy.training import model_training_end, training_rows
 
     log = log or _quiet
@@ -191,7 +191,8 @@ def evaluate_saved_model(
         f"evaluating {model_path} (features {','.join(fs)}, window {window}, trained up to "
         f"{training_end:%Y-%m-%d}) on {len(period):,} matches"
     )
-    network = predict_matches(predictor.network, matches, rows, fs, window)
+    both = features_both_orders(matches, fs, window)  # once, for every predictor
+    network = predict_matches(predictor.network, matches, rows, features=both)
 
     trained = training_rows(matches, training_end).to_numpy()
     if not trained.any():
@@ -200,12 +201,11 @@ def evaluate_saved_model(
             "end; pass the results it was trained on with --data"
         )
     y = outcome(matches["home_goals"], matches["away_goals"])
-    x = build_features(matches, fs, window).to_numpy(float)
-    logistic = LogisticBaseline().fit(x[trained], y[trained])
+    logistic = LogisticBaseline().fit(both[0][trained], y[trained])
     predictions = {
         MODEL: network,
         BASELINES["base"]: BaseRate().fit(matches[trained]).predict_proba(period),
-        BASELINES["logistic"]: predict_matches(logistic, matches, rows, fs, window),
+        BASELINES["logistic"]: predict_matches(logistic, matches, rows, features=both),
     }
     settings = {
         "model": str(model_path),
@@ -345,7 +345,14 @@ class _BlockFitter:
         self.hyper_parameters = dict(hyper_parameters)
         self.blocks: list[dict] = []
         # Walk-forward features, computed once for the whole table.
-        self.features = build_features(matches, feature_set, window)
+        from footy.predict import features_both_orders
+
+        self.both_orders = features_both_orders(matches, feature_set, window)
+        self.features = pd.DataFrame(
+            self.both_orders[0],
+            index=matches.index,
+            columns=feature_names(feature_set, window),
+        )
         self.y = outcome(matches["home_goals"], matches["away_goals"])
         if "elo" in self.baselines:
             elo = elo_features(matches)
@@ -406,7 +413,7 @@ class _BlockFitter:
         from footy.predict import predict_matches
 
         rows = self.matches.index.isin(test.index)
-        return predict_matches(predictor, self.matches, rows, self.feature_set, self.window)
+        return predict_matches(predictor, self.matches, rows, features=self.both_orders)
 
     def _baseline(self, name: str, train: pd.DataFrame, test: pd.DataFrame) -> np.ndarray:
         from footy import baselines

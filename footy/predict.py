@@ -217,19 +217,41 @@ def swap_sides(matches: pd.DataFrame) -> pd.DataFrame:
     return swapped[list(matches.columns)]
 
 
-def predict_matches(network, matches: pd.DataFrame, rows, feature_set, window: int) -> np.ndarray:
+def features_both_orders(
+    matches: pd.DataFrame, feature_set, window: int
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Walk-forward features of every match as named, and with the sides swapped
+    (``None`` when no match is neutral: only neutral matches are predicted both ways).
+
+    Compute them once and pass them to :func:`predict_matches` for every predictor.
+    """
+    x = build_features(matches, feature_set, window).to_numpy(float)
+    if not matches["neutral"].to_numpy(bool).any():
+        return x, None
+    return x, build_features(swap_sides(matches), feature_set, window).to_numpy(float)
+
+
+def predict_matches(
+    network,
+    matches: pd.DataFrame,
+    rows,
+    feature_set=None,
+    window: int | None = None,
+    *,
+    features: tuple[np.ndarray, np.ndarray | None] | None = None,
+) -> np.ndarray:
     """Walk-forward probabilities for the selected played matches of a table.
 
     Each match's features come from the results dated before it; neutral
     matches are predicted in both orders and averaged, as for fixtures.
     ``network`` is anything with ``predict_proba`` (a MatchModel or a NumpyNetwork).
+    ``features`` is :func:`features_both_orders`' result, when already computed.
     """
     rows = np.asarray(rows, dtype=bool)
-    x = build_features(matches, feature_set, window).to_numpy(float)[rows]
+    x, x_swapped = features or features_both_orders(matches, feature_set, window)
     neutral = matches["neutral"].to_numpy(bool)[rows]
-    probs = network.predict_proba(x)
+    probs = network.predict_proba(x[rows])
     if neutral.any():
-        x_swapped = build_features(swap_sides(matches), feature_set, window).to_numpy(float)[rows]
-        mirror = network.predict_proba(x_swapped[neutral])[:, ::-1]
+        mirror = network.predict_proba(x_swapped[rows][neutral])[:, ::-1]
         probs[neutral] = (probs[neutral] + mirror) / 2
     return probs

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from footy.errors import BadInputError
+from footy.matches import MATCH_COLUMNS
 from footy.paths import INTERNATIONAL_RESULTS
 from footy.ratings import (
     ELO_COLUMNS,
@@ -30,15 +31,7 @@ def match_table(rows) -> pd.DataFrame:
     """Rows of (date, home, away, home_goals, away_goals, neutral, tournament)."""
     table = pd.DataFrame(
         rows,
-        columns=[
-            "date",
-            "home_team",
-            "away_team",
-            "home_goals",
-            "away_goals",
-            "neutral",
-            "tournament",
-        ],
+        columns=list(MATCH_COLUMNS),
     )
     table["date"] = pd.to_datetime(table["date"])
     return table.astype({"home_goals": "int64", "away_goals": "int64", "neutral": bool})
